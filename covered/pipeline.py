@@ -1,0 +1,240 @@
+"""`covered pipeline`: the scheduled Meltano job, run against the sandbox.
+
+It starts the sandbox on a free loopback port serving a dataset directory, points the taps at
+it, runs the `elt` job of meltano.yml task by task (extract-load blocks, the dbt build, the
+publish step), prints progress and a summary, stops the sandbox, and exits non-zero on any
+failure. Meltano's state lives beside the warehouse file, so a fresh warehouse never inherits
+another one's bookmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from covered.config import DEFAULT_CONFIG_DIR, ConfigError, validate_config_dir
+from covered.sandbox import server as sandbox_server
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+JOB = "elt"
+# The settings Meltano reads from the environment to point each tap at the sandbox.
+SANDBOX_API_SETTINGS = {
+    "TAP_SLACK_API_URL": "/slack/api",
+    "TAP_GITHUB_API_URL_BASE": "/github",
+    "TAP_HUBSPOT_API_URL": "/hubspot",
+}
+RAW_SCHEMAS = ("raw_slack", "raw_github", "raw_hubspot")
+# A Python exception line as Meltano relays a plugin's stderr, e.g.
+# "... RuntimeError: Slack conversations.history failed: invalid_auth  cmd_type=elb name=tap-slack"
+PLUGIN_ERROR = re.compile(
+    r"(?P<message>\b[\w.]*(?:Error|Exception|Exit)\b:.*?)"
+    r"\s+cmd_type=\S+.*?\bname=(?P<plugin>[\w-]+)"
+)
+STOP_GRACE_SECONDS = 10
+
+
+class PipelineError(Exception):
+    """The run failed; the message is the one line a user needs."""
+
+
+@dataclass
+class PipelineOptions:
+    data_dir: Path
+    config_dir: Path = DEFAULT_CONFIG_DIR
+    as_of: str | None = None
+    warehouse: Path = PROJECT_ROOT / "warehouse" / "dev.duckdb"
+    published: Path | None = None
+    faults: Path | None = None
+
+    @property
+    def published_path(self) -> Path:
+        if self.published is not None:
+            return self.published
+        return self.warehouse.with_name(f"{self.warehouse.stem}.published.duckdb")
+
+
+@dataclass
+class StageResult:
+    task: str
+    seconds: float
+
+
+@dataclass
+class PipelineResult:
+    stages: list[StageResult] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def parse_as_of(value: str) -> str:
+    """Normalise an ISO 8601 instant to UTC; a value without an offset is taken as UTC."""
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise PipelineError(f"--as-of {value!r} is not an ISO 8601 date or date-time") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).isoformat()
+
+
+def job_tasks(job: str = JOB) -> list[str]:
+    """The tasks of a Meltano job, in order, as meltano.yml defines them."""
+    project = yaml.safe_load((PROJECT_ROOT / "meltano.yml").read_text(encoding="utf-8"))
+    for candidate in project.get("jobs", []):
+        if candidate["name"] == job:
+            return list(candidate["tasks"])
+    raise PipelineError(f"meltano.yml has no job {job!r}")
+
+
+def stage_environment(options: PipelineOptions, sandbox_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({setting: sandbox_url + path for setting, path in SANDBOX_API_SETTINGS.items()})
+    env.update(
+        {
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_STATE_BACKEND_URI": options.warehouse.with_name(
+                f"{options.warehouse.name}.state"
+            ).as_uri(),
+            "COVERED_WAREHOUSE": str(options.warehouse),
+            "COVERED_PUBLISHED": str(options.published_path),
+            "COVERED_CONFIG_DIR": str(options.config_dir.resolve()),
+            "COVERED_AS_OF": options.as_of or "",
+        }
+    )
+    return env
+
+
+def plugin_error(log_text: str) -> str | None:
+    """The last exception a plugin reported, as 'plugin: message', from a Meltano log."""
+    matches = list(PLUGIN_ERROR.finditer(log_text))
+    if not matches:
+        return None
+    last = matches[-1]
+    return f"{last['plugin']}: {last['message'].strip()}"
+
+
+def _run_stage(task: str, env: dict[str, str], log_path: Path) -> None:
+    meltano = Path(sys.executable).with_name("meltano")
+    with log_path.open("w", encoding="utf-8") as log:
+        # A session of its own, so that stopping the run also stops the tap and the loader.
+        process = subprocess.Popen(
+            [str(meltano), "run", *task.split()],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            returncode = process.wait()
+        except BaseException:
+            _stop_process_group(process)
+            raise
+    if returncode != 0:
+        detail = plugin_error(log_path.read_text(encoding="utf-8", errors="replace"))
+        raise PipelineError(
+            f"stage '{task}' failed (exit {returncode})"
+            + (f": {detail}" if detail else "")
+            + f"; full log: {log_path}"
+        )
+
+
+def _stop_process_group(process: subprocess.Popen) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=STOP_GRACE_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def raw_row_counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            """
+            select table_schema, table_name from information_schema.tables
+            where table_schema in (select unnest(?)) order by 1, 2
+            """,
+            [list(RAW_SCHEMAS)],
+        ).fetchall()
+        return {
+            f"{schema}.{table}": con.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()[0]
+            for schema, table in tables
+        }
+
+
+def run(options: PipelineOptions, progress=print) -> PipelineResult:
+    """Run the whole job against a sandbox serving `options.data_dir`."""
+    if not options.data_dir.is_dir():
+        raise PipelineError(f"--data {options.data_dir}: not a directory")
+    try:
+        validate_config_dir(options.config_dir)
+    except ConfigError as error:
+        raise PipelineError(f"config: {error}") from None
+    if options.faults is not None and not options.faults.is_file():
+        raise PipelineError(f"--faults {options.faults}: no such file")
+    options.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    log_dir = options.warehouse.with_name(f"{options.warehouse.name}.logs")
+    log_dir.mkdir(exist_ok=True)
+
+    result = PipelineResult()
+    sandbox = sandbox_server.start(options.data_dir, port=0, faults=options.faults)
+    progress(f"sandbox serving {options.data_dir} at {sandbox.url}")
+    try:
+        env = stage_environment(options, sandbox.url)
+        tasks = job_tasks()
+        for number, task in enumerate(tasks, start=1):
+            progress(f"[{number}/{len(tasks)}] {task} ...")
+            started = time.monotonic()
+            log_name = re.sub(r"[^\w-]+", "_", task)
+            _run_stage(task, env, log_dir / f"{number:02d}-{log_name}.log")
+            seconds = time.monotonic() - started
+            result.stages.append(StageResult(task, seconds))
+            progress(f"[{number}/{len(tasks)}] {task} done in {seconds:.1f} s")
+    finally:
+        sandbox.stop()
+    result.rows = raw_row_counts(options.warehouse)
+    return result
+
+
+def summary(result: PipelineResult, options: PipelineOptions) -> str:
+    lines = ["", "rows per stream:"]
+    lines += [f"  {table:<36} {count:>9,}" for table, count in result.rows.items()]
+    lines += ["time per stage:"]
+    lines += [f"  {stage.task:<36} {stage.seconds:>8.1f} s" for stage in result.stages]
+    total = sum(stage.seconds for stage in result.stages)
+    lines += [f"  {'total':<36} {total:>8.1f} s", ""]
+    lines += [f"warehouse: {options.warehouse}", f"published: {options.published_path}"]
+    return "\n".join(lines)
+
+
+def _terminate(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+def main(options: PipelineOptions) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        if options.as_of:
+            options.as_of = parse_as_of(options.as_of)
+        result = run(options, progress=lambda line: print(line, flush=True))
+    except PipelineError as error:
+        print(f"covered: error: {error}", file=sys.stderr)
+        return 1
+    print(summary(result, options))
+    return 0
