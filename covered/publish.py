@@ -6,8 +6,8 @@ build the marts (and the config they were built with) are copied into a new file
 replaces the published one with an atomic rename. Readers see the old copy or the new one,
 never a half-written file, and a failed run leaves the last good copy in place.
 
-This file needs only the standard library and duckdb: Meltano runs it as the `warehouse:publish`
-command in a venv of its own (`python covered/publish.py`).
+This module needs only the standard library and duckdb: Meltano runs it as `warehouse:publish`
+(`python -m covered.publish` from the project root) in a venv of its own.
 """
 
 from __future__ import annotations
