@@ -9,6 +9,7 @@ another one's bookmarks.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -73,17 +73,7 @@ class StageResult:
 class PipelineResult:
     stages: list[StageResult] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-
-
-def parse_as_of(value: str) -> str:
-    """Normalise an ISO 8601 instant to UTC; a value without an offset is taken as UTC."""
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise PipelineError(f"--as-of {value!r} is not an ISO 8601 date or date-time") from None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC).isoformat()
+    api_requests: dict = field(default_factory=dict)
 
 
 def job_tasks(job: str = JOB) -> list[str]:
@@ -207,6 +197,8 @@ def run(options: PipelineOptions, progress=print) -> PipelineResult:
             result.stages.append(StageResult(task, seconds))
             progress(f"[{number}/{len(tasks)}] {task} done in {seconds:.1f} s")
     finally:
+        result.api_requests = sandbox.stats()
+        (log_dir / "sandbox-stats.json").write_text(json.dumps(result.api_requests, indent=2))
         sandbox.stop()
     result.rows = raw_row_counts(options.warehouse)
     return result
@@ -218,7 +210,8 @@ def summary(result: PipelineResult, options: PipelineOptions) -> str:
     lines += ["time per stage:"]
     lines += [f"  {stage.task:<36} {stage.seconds:>8.1f} s" for stage in result.stages]
     total = sum(stage.seconds for stage in result.stages)
-    lines += [f"  {'total':<36} {total:>8.1f} s", ""]
+    lines += [f"  {'total':<36} {total:>8.1f} s"]
+    lines += [f"API requests served by the sandbox: {result.api_requests.get('total', 0):,}", ""]
     lines += [f"warehouse: {options.warehouse}", f"published: {options.published_path}"]
     return "\n".join(lines)
 
@@ -230,8 +223,6 @@ def _terminate(signum, _frame):
 def main(options: PipelineOptions) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        if options.as_of:
-            options.as_of = parse_as_of(options.as_of)
         result = run(options, progress=lambda line: print(line, flush=True))
     except PipelineError as error:
         print(f"covered: error: {error}", file=sys.stderr)
