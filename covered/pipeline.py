@@ -34,12 +34,11 @@ SANDBOX_API_SETTINGS = {
     "TAP_HUBSPOT_API_URL": "/hubspot",
 }
 RAW_SCHEMAS = ("raw_slack", "raw_github", "raw_hubspot")
-# A Python exception line as Meltano relays a plugin's stderr, e.g.
-# "... RuntimeError: Slack conversations.history failed: invalid_auth  cmd_type=elb name=tap-slack"
-PLUGIN_ERROR = re.compile(
-    r"(?P<message>\b[\w.]*(?:Error|Exception|Exit)\b:.*?)"
-    r"\s+cmd_type=\S+.*?\bname=(?P<plugin>[\w-]+)"
-)
+# A plugin's output line as Meltano relays it, e.g.
+# "2026-11-27T02:59:48Z [info     ] dbt-duckdb     Binder Error: Values list ..."
+RELAYED_LINE = re.compile(r"^\S+ \[\w+\s*\] (?P<plugin>[\w-]+) +(?P<message>.+)$")
+# What a failure looks like in that message: a Python exception or one of our "x: error:" lines.
+FAILURE = re.compile(r"\b\w*(?:Error|Exception)\b:|\berror: ")
 STOP_GRACE_SECONDS = 10
 
 
@@ -86,7 +85,8 @@ def job_tasks(job: str = JOB) -> list[str]:
 
 
 def stage_environment(options: PipelineOptions, sandbox_url: str) -> dict[str, str]:
-    env = dict(os.environ)
+    # tap-github checks any GITHUB_TOKEN* it finds against the real api.github.com.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GITHUB_TOKEN")}
     env.update({setting: sandbox_url + path for setting, path in SANDBOX_API_SETTINGS.items()})
     env.update(
         {
@@ -104,12 +104,13 @@ def stage_environment(options: PipelineOptions, sandbox_url: str) -> dict[str, s
 
 
 def plugin_error(log_text: str) -> str | None:
-    """The last exception a plugin reported, as 'plugin: message', from a Meltano log."""
-    matches = list(PLUGIN_ERROR.finditer(log_text))
-    if not matches:
-        return None
-    last = matches[-1]
-    return f"{last['plugin']}: {last['message'].strip()}"
+    """The last failure a plugin reported, as 'plugin: message', from a Meltano log."""
+    failures = [
+        f"{match['plugin']}: {match['message'].strip()}"
+        for match in map(RELAYED_LINE.match, log_text.splitlines())
+        if match and match["plugin"] != "meltano" and FAILURE.search(match["message"])
+    ]
+    return failures[-1] if failures else None
 
 
 def _run_stage(task: str, env: dict[str, str], log_path: Path) -> None:
