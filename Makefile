@@ -36,7 +36,7 @@ browser: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 
 demo: setup ## Generate the demo dataset, run the pipeline on it, serve the dashboard
 	$(BIN)/covered sandbox generate --out $(DEMO_DATA) --anchor $$(date -u +%Y-%m-%dT00:00:00Z)
-	$(BIN)/covered pipeline --data $(DEMO_DATA)
+	$(BIN)/covered pipeline --data $(DEMO_DATA) --config $(DEMO_DATA)/config
 	@echo "Dashboard: http://localhost:$(DEMO_PORT)"
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(DEMO_PORT)
 
