@@ -14,7 +14,7 @@ business_days as (
         calendar.work_end_at,
         calendar.team_timezone,
         calendar.workday_start,
-        calendar.workday_seconds,
+        calendar.workday_seconds
     from calendar
     where calendar.is_business_day
 )

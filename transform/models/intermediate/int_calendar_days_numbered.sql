@@ -18,10 +18,10 @@ bounds as (
     select
         cast('{{ var("calendar_start") }}' as date) as first_date,
         {% if var('calendar_end', '') | string | trim not in ('', 'None') -%}
-        cast('{{ var("calendar_end") }}' as date)
+            cast('{{ var("calendar_end") }}' as date)
         {%- else -%}
-        cast(timezone(settings.team_timezone, {{ as_of() }}) as date) + 366
-        {%- endif %} as last_date,
+            cast(timezone(settings.team_timezone, {{ as_of() }}) as date) + 366
+        {%- endif %} as last_date
     from settings
 ),
 
@@ -29,7 +29,7 @@ days as (
     select
         cast(unnest(generate_series(
             cast(bounds.first_date as timestamp), cast(bounds.last_date as timestamp), interval 1 day
-        )) as date) as calendar_date,
+        )) as date) as calendar_date
     from bounds
 ),
 
@@ -38,12 +38,13 @@ flagged as (
         days.calendar_date,
         list_contains(settings.workday_isodows, isodow(days.calendar_date))
         and not exists (
-            select 1 from holidays where holidays.holiday_date = days.calendar_date
+            select 1 from holidays
+            where holidays.holiday_date = days.calendar_date
         ) as is_business_day,
         settings.team_timezone,
         settings.workday_start,
         settings.workday_end,
-        date_diff('second', settings.workday_start, settings.workday_end) as workday_seconds,
+        date_diff('second', settings.workday_start, settings.workday_end) as workday_seconds
     from days
     cross join settings
 ),
@@ -62,7 +63,7 @@ numbered as (
         flagged.team_timezone,
         flagged.workday_start,
         flagged.workday_end,
-        flagged.workday_seconds,
+        flagged.workday_seconds
     from flagged
 ),
 
@@ -90,7 +91,7 @@ final as (
             as day_end_at,
         numbered.team_timezone,
         numbered.workday_start,
-        numbered.workday_seconds,
+        numbered.workday_seconds
     from numbered
 )
 

@@ -15,7 +15,7 @@ indexed as (
             cast(cast(timezone('UTC', calendar.day_start_at) as date) as timestamp),
             cast(cast(timezone('UTC', calendar.day_end_at - interval 1 microsecond) as date) as timestamp),
             interval 1 day
-        )) as date) as utc_date,
+        )) as date) as utc_date
     from calendar
 )
 

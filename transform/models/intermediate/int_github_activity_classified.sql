@@ -40,20 +40,20 @@ activity as (
         issues.title,
         issues.author_login,
         issues.author_association,
-        issues.is_bot_author,
+        issues.is_bot_author
     from issues
     union all
     select
         'comment:' || issue_comments.comment_id as activity_id,
         'comment' as activity_type,
         issue_comments.repo_full_name,
-        issue_comments.issue_number as issue_number,
+        issue_comments.issue_number,
         issue_comments.created_at as activity_at,
         issue_comments.html_url,
         null as title,
         issue_comments.author_login,
         issue_comments.author_association,
-        issue_comments.is_bot_author,
+        issue_comments.is_bot_author
     from issue_comments
     union all
     select
@@ -66,7 +66,7 @@ activity as (
         null as title,
         reviews.author_login,
         reviews.author_association,
-        reviews.is_bot_author,
+        reviews.is_bot_author
     from reviews
     -- A pending review is not visible to anyone but its author.
     where reviews.submitted_at is not null
@@ -81,7 +81,7 @@ activity as (
         null as title,
         review_comments.author_login,
         review_comments.author_association,
-        review_comments.is_bot_author,
+        review_comments.is_bot_author
     from review_comments
 ),
 
@@ -101,7 +101,7 @@ matched as (
         activity.*,
         roster_now.person as team_person,
         roster_logins.github_login is not null as is_on_roster,
-        member_logins.login is not null as is_org_member,
+        member_logins.login is not null as is_org_member
     from activity
     left join team_members as roster_now
         on
@@ -142,7 +142,7 @@ final as (
         and (
             matched.is_org_member
             or matched.author_association in ('OWNER', 'MEMBER', 'COLLABORATOR')
-        ) as is_off_roster_team,
+        ) as is_off_roster_team
     from matched
 )
 

@@ -24,7 +24,7 @@ grouped as (
     select
         repo_names.repo_full_name,
         repo_groups.repo_group,
-        repo_groups.repo_pattern,
+        repo_groups.repo_pattern
     from repo_names
     inner join repo_groups
         on lower(repo_names.repo_full_name) glob lower(repo_groups.repo_pattern)

@@ -31,7 +31,7 @@ final as (
         cast(null as boolean) as is_tagged,
         activity.repo_full_name,
         activity.issue_number,
-        activity.html_url as link,
+        activity.html_url as link
     from activity
     inner join repos
         on activity.repo_full_name = repos.repo_full_name

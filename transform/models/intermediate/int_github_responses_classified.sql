@@ -25,7 +25,7 @@ final as (
             when lower(activity.author_login) = lower(requests.requester_id) then 'requester'
             else activity.author_kind
         end as responder_kind,
-        activity.is_off_roster_team as is_unknown_responder,
+        activity.is_off_roster_team as is_unknown_responder
     from requests
     inner join activity
         on
@@ -37,7 +37,7 @@ final as (
 qualified as (
     select
         final.*,
-        final.responder_kind = 'team' as is_qualifying,
+        final.responder_kind = 'team' as is_qualifying
     from final
 )
 

@@ -50,7 +50,7 @@ resolved as (
         end as sender_kind,
         outgoing.sender_actor_type = 'A' and roster_owner_ids.hubspot_owner_id is null
             as is_unknown_sender,
-        outgoing.sender_actor_type = 'A' and outgoing.message_type = 'MESSAGE' as is_agent_reply,
+        outgoing.sender_actor_type = 'A' and outgoing.message_type = 'MESSAGE' as is_agent_reply
     from outgoing
     left join owners
         on outgoing.sender_user_id = owners.owner_user_id

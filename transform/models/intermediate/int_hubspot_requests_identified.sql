@@ -25,7 +25,7 @@ ticket_threads as (
     select distinct
         tickets.ticket_id,
         threads.thread_id,
-        threads.associated_contact_id,
+        threads.associated_contact_id
     from tickets
     inner join threads
         on
@@ -36,7 +36,7 @@ ticket_threads as (
 ticket_contacts as (
     select
         ticket_threads.ticket_id,
-        min(ticket_threads.associated_contact_id) as contact_id,
+        min(ticket_threads.associated_contact_id) as contact_id
     from ticket_threads
     group by ticket_threads.ticket_id
 ),
@@ -58,7 +58,7 @@ ticket_requests as (
         tickets.first_agent_reply_at,
         tickets.owner_id,
         '{{ var("hubspot_app_url") | trim("/") }}/contacts/{{ var("hubspot_portal_id") }}'
-        || '/record/0-5/' || tickets.ticket_id as link,
+        || '/record/0-5/' || tickets.ticket_id as link
     from tickets
     cross join settings
     left join ticket_contacts
@@ -69,7 +69,7 @@ ticket_requests as (
 first_visitor_messages as (
     select
         messages.thread_id,
-        arg_min(messages.message_text, messages.created_at) as message_text,
+        arg_min(messages.message_text, messages.created_at) as message_text
     from messages
     where messages.direction = 'INCOMING'
     group by messages.thread_id
@@ -89,7 +89,7 @@ chat_requests as (
         cast(null as timestamptz) as first_agent_reply_at,
         cast(null as varchar) as owner_id,
         '{{ var("hubspot_app_url") | trim("/") }}/live-messages/{{ var("hubspot_portal_id") }}'
-        || '/inbox/' || threads.thread_id as link,
+        || '/inbox/' || threads.thread_id as link
     from threads
     cross join settings
     left join first_visitor_messages
@@ -101,7 +101,8 @@ chat_requests as (
 ),
 
 unioned as (
-    select * from ticket_requests where ticket_requests.rule_id is not null
+    select * from ticket_requests
+    where ticket_requests.rule_id is not null
     union all
     select * from chat_requests
 ),
@@ -125,7 +126,7 @@ final as (
         unioned.thread_id,
         unioned.first_agent_reply_at,
         unioned.owner_id,
-        unioned.link,
+        unioned.link
     from unioned
 )
 

@@ -38,7 +38,7 @@ roster_owner_ids as (
 request_threads as (
     select distinct
         requests.request_id,
-        threads.thread_id,
+        threads.thread_id
     from requests
     inner join tickets
         on requests.ticket_id = tickets.ticket_id
@@ -49,7 +49,7 @@ request_threads as (
     union
     select
         requests.request_id,
-        requests.thread_id,
+        requests.thread_id
     from requests
     where requests.thread_id is not null
 ),
@@ -70,7 +70,7 @@ message_responses as (
             requests.first_agent_reply_at is null
             or messages.created_at >= requests.first_agent_reply_at
         ) as is_qualifying,
-        messages.is_unknown_sender as is_unknown_responder,
+        messages.is_unknown_sender as is_unknown_responder
     from requests
     inner join request_threads
         on requests.request_id = request_threads.request_id
@@ -95,7 +95,7 @@ recorded_first_replies as (
             else 'team'
         end as responder_kind,
         requests.first_agent_reply_at >= requests.created_at as is_qualifying,
-        roster_owner.hubspot_owner_id is null as is_unknown_responder,
+        roster_owner.hubspot_owner_id is null as is_unknown_responder
     from requests
     left join owners
         on requests.owner_id = owners.owner_id
@@ -123,12 +123,12 @@ recorded_first_replies as (
 final as (
     select
         *,
-        'hubspot' as source,
+        'hubspot' as source
     from message_responses
     union all by name
     select
         *,
-        'hubspot' as source,
+        'hubspot' as source
     from recorded_first_replies
 )
 

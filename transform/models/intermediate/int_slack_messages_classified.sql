@@ -31,19 +31,22 @@ team_members as (
 all_messages as (
     select
         *,
-        1 as source_priority,
+        1 as source_priority
     from thread_replies
     union all by name
     select
         *,
-        2 as source_priority,
+        2 as source_priority
     from messages
 ),
 
 deduplicated as (
-    select * exclude (source_priority)
+    select * exclude (source_priority)  -- noqa: RF03
     from all_messages
-    qualify row_number() over (partition by message_id order by source_priority) = 1
+    qualify
+        row_number() over (
+            partition by all_messages.message_id order by all_messages.source_priority
+        ) = 1
 ),
 
 classified as (
@@ -73,7 +76,7 @@ classified as (
         team_members.role as team_role,
         coalesce(team_members.is_sme, false) as is_sme,
         coalesce(team_members.person, users.display_name, deduplicated.user_id) as author_name,
-        users.user_id is not null as is_known_user,
+        users.user_id is not null as is_known_user
     from deduplicated
     inner join channels
         on deduplicated.channel_id = channels.channel_id
@@ -103,7 +106,7 @@ final as (
         not classified.is_bot
         and classified.user_id is not null
         and (classified.subtype is null or classified.subtype in {{ slack_human_subtypes() }})
-            as is_human_post,
+            as is_human_post
     from classified
 )
 

@@ -31,7 +31,7 @@ parents as (
 handled_threads as (
     select
         messages.thread_id,
-        bool_or(messages.has_handled_reaction) as is_handled,
+        bool_or(messages.has_handled_reaction) as is_handled
     from messages
     group by messages.thread_id
 ),
@@ -47,7 +47,7 @@ escalation_group_ids as (
 tagged_smes as (
     select
         parents.message_id,
-        list(distinct team_members.slack_user_id) as tagged_sme_user_ids,
+        list(distinct team_members.slack_user_id) as tagged_sme_user_ids
     from parents
     cross join unnest(parents.mentioned_user_ids) as mentions (mentioned_user_id)
     inner join team_members
@@ -87,7 +87,7 @@ final as (
         coalesce(tagged_smes.tagged_sme_user_ids, []) as tagged_sme_user_ids,
         parents.thread_id,
         '{{ var("slack_workspace_url") | trim("/") }}/archives/'
-        || parents.channel_id || '/p' || replace(parents.message_ts, '.', '') as link,
+        || parents.channel_id || '/p' || replace(parents.message_ts, '.', '') as link
     from parents
     left join handled_threads
         on parents.thread_id = handled_threads.thread_id

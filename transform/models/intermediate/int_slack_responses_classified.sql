@@ -23,7 +23,7 @@ replies as (
         messages.author_name,
         messages.author_kind,
         messages.team_role,
-        messages.is_human_post,
+        messages.is_human_post
     from requests
     inner join messages
         on
@@ -50,7 +50,7 @@ classified as (
         replies.author_kind = 'unknown' as is_unknown_responder,
         replies.team_role,
         replies.user_id,
-        replies.tagged_sme_user_ids,
+        replies.tagged_sme_user_ids
     from replies
 ),
 
@@ -75,7 +75,7 @@ final as (
                     )
             else classified.responder_kind in ('team', 'community')
         end as is_qualifying,
-        classified.is_unknown_responder,
+        classified.is_unknown_responder
     from classified
 )
 

@@ -31,7 +31,7 @@ windowed as (
         coalesce(
             timezone(settings.team_timezone, cast(team_members.valid_to + 1 as timestamp)),
             cast('infinity' as timestamptz)
-        ) as valid_to_at,
+        ) as valid_to_at
     from team_members
     cross join settings
 )

@@ -25,7 +25,7 @@ ranked as (
             ) = 1,
             false
         ) as is_first_response,
-        coalesce(responses.is_unknown_responder, false) as is_unknown_responder,
+        coalesce(responses.is_unknown_responder, false) as is_unknown_responder
     from responses
 )
 

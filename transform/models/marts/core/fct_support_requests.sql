@@ -19,7 +19,7 @@ first_responses as (
         responses.request_id,
         responses.responded_at,
         responses.responder,
-        responses.responder_kind,
+        responses.responder_kind
     from responses
     where responses.is_first_response
 ),
@@ -43,7 +43,7 @@ joined as (
         first_responses.responder_kind as first_responder_kind,
         requests.is_handled,
         requests.is_tagged,
-        requests.link,
+        requests.link
     from requests
     left join process_rules
         on requests.rule_id = process_rules.rule_id
@@ -58,7 +58,7 @@ timed as (
         {{ business_minutes_between('joined.created_at', 'joined.first_response_at') }} / 60.0
             as response_business_hours,
         {{ business_deadline('joined.created_at', 'joined.target_kind', 'joined.target_value') }}
-            as deadline_at,
+            as deadline_at
     from joined
 ),
 
@@ -92,7 +92,7 @@ final as (
         timed.first_response_at is not null as is_answered,
         timed.is_handled,
         timed.is_tagged,
-        timed.link,
+        timed.link
     from timed
 )
 

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         source.holiday_date,
-        source.name as holiday_name,
+        source.name as holiday_name
     from source
 )
 

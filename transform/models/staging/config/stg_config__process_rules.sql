@@ -9,7 +9,7 @@ renamed as (
         trim(source.rule_id) as rule_id,
         lower(trim(source.target_kind)) as target_kind,
         source.target_value,
-        source.description as rule_description,
+        source.description as rule_description
     from source
 )
 

@@ -27,7 +27,7 @@ renamed as (
         trim(source.live_chat_channel_id) as live_chat_channel_id,
         trim(source.email_channel_id) as email_channel_id,
         list_transform({{ split_list('source.docs_keywords') }}, keyword -> lower(keyword))
-            as docs_keywords,
+            as docs_keywords
     from source
 )
 

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         trim(source.channel_name) as channel_name,
-        trim(source.rule_id) as rule_id,
+        trim(source.rule_id) as rule_id
     from source
 )
 

@@ -24,7 +24,7 @@ renamed as (
         list_contains({{ split_list('source.duties') }}, 'live_chat_owner') as is_live_chat_owner,
         list_contains({{ split_list('source.duties') }}, 'presales_owner') as is_presales_owner,
         source.valid_from,
-        source.valid_to,
+        source.valid_to
     from source
 )
 

@@ -10,7 +10,7 @@ numbered as (
         coalesce(
             source.issue_number,
             try_cast(regexp_extract(source.issue_url, '/issues/([0-9]+)$', 1) as bigint)
-        ) as parsed_issue_number,
+        ) as parsed_issue_number
     from source
 ),
 

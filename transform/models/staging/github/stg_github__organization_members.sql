@@ -9,7 +9,7 @@ renamed as (
         source.id as member_user_id,
         source.org,
         source.login,
-        source.type as member_type,
+        source.type as member_type
     from source
 )
 

@@ -13,7 +13,7 @@ renamed as (
             as repo_full_name,
         source.html_url,
         coalesce(source.archived, false) as is_archived,
-        coalesce(source.fork, false) as is_fork,
+        coalesce(source.fork, false) as is_fork
     from source
 )
 

@@ -24,7 +24,7 @@ renamed as (
         case
             when starts_with(json_extract_string(source.sender_actor_ids, '$[0]'), 'A-')
                 then substr(json_extract_string(source.sender_actor_ids, '$[0]'), 3)
-        end as sender_user_id,
+        end as sender_user_id
     from source
 )
 

@@ -15,7 +15,7 @@ renamed as (
             nullif(trim(concat_ws(' ', source.first_name, source.last_name)), ''),
             source.email
         ) as owner_name,
-        coalesce(source.archived, false) as is_archived,
+        coalesce(source.archived, false) as is_archived
     from source
 )
 

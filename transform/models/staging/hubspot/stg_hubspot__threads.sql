@@ -22,7 +22,7 @@ renamed as (
         nullif(cast(source.associated_ticket_id as varchar), '') as associated_ticket_id,
         {{ to_instant('source.latest_message_timestamp') }} as latest_message_at,
         coalesce(cast(source.spam as boolean), false) as is_spam,
-        coalesce(source.archived, false) as is_archived,
+        coalesce(source.archived, false) as is_archived
     from source
 )
 

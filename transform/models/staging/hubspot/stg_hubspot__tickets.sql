@@ -21,7 +21,7 @@ renamed as (
         {{ to_instant('source.closed_date') }} as closed_at,
         nullif(cast(source.hs_conversations_originating_thread_id as varchar), '')
             as originating_thread_id,
-        coalesce(source.archived, false) as is_archived,
+        coalesce(source.archived, false) as is_archived
     from source
 )
 

@@ -9,7 +9,7 @@ renamed as (
         source.id as channel_id,
         source.name as channel_name,
         coalesce(source.is_private, false) as is_private,
-        coalesce(source.is_archived, false) as is_archived,
+        coalesce(source.is_archived, false) as is_archived
     from source
 )
 

@@ -11,7 +11,7 @@ renamed as (
         source.name as usergroup_name,
         coalesce(cast(json_extract_string(source.users, '$[*]') as varchar[]), [])
             as member_user_ids,
-        coalesce(source.date_delete, 0) > 0 as is_deleted,
+        coalesce(source.date_delete, 0) > 0 as is_deleted
     from source
 )
 

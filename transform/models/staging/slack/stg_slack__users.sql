@@ -20,7 +20,7 @@ renamed as (
         or coalesce(source.is_app_user, false)
         or source.id = 'USLACKBOT' as is_bot,
         coalesce(source.deleted, false) as is_deleted,
-        source.tz as user_timezone,
+        source.tz as user_timezone
     from source
 )
 
