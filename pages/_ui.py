@@ -1,0 +1,61 @@
+"""Presentation helpers shared by the pages: the router's context, number formats, tables.
+
+Everything the pages show from the data goes through st.dataframe or st.metric, never
+markdown or HTML, so text from Slack, GitHub or HubSpot is always displayed as text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from covered.queries import Filters, Published
+
+CONTEXT_KEY = "covered"
+LINK_TEXT = "open"
+
+
+def context() -> tuple[Published, Filters, dict]:
+    """The published file, the sidebar filters and the build info the router stored."""
+    ctx = st.session_state[CONTEXT_KEY]
+    return ctx["db"], ctx["filters"], ctx["build"]
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def hours(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1f} h"
+
+
+def points_delta(now: float | None, before: float | None) -> str | None:
+    """Change between two shares in percentage points, for st.metric's delta."""
+    if now is None or before is None:
+        return None
+    return f"{(now - before) * 100:+.1f} pts"
+
+
+def _column_config(df: pd.DataFrame) -> dict:
+    config: dict = {}
+    for column in df.columns:
+        name = str(column)
+        if name == "link" or name.endswith(("_link", "_url")):
+            config[name] = st.column_config.LinkColumn(name, display_text=LINK_TEXT)
+        elif (
+            name in ("attainment", "compliance")
+            or name.startswith("attainment_")
+            or (name.endswith("_share"))
+        ):
+            config[name] = st.column_config.NumberColumn(name, format="percent")
+        elif name.endswith("_hours") or name.startswith(("p50", "p90")):
+            config[name] = st.column_config.NumberColumn(name, format="%.1f")
+    return config
+
+
+def table(df: pd.DataFrame, empty: str) -> None:
+    """A read-only table with clickable links and percent formats, or a note when empty."""
+    if df.empty:
+        st.caption(empty)
+        return
+    st.dataframe(df, hide_index=True, column_config=_column_config(df), placeholder="—")
