@@ -94,6 +94,10 @@ def stage_environment(options: PipelineOptions, sandbox_url: str) -> dict[str, s
             "MELTANO_STATE_BACKEND_URI": options.warehouse.with_name(
                 f"{options.warehouse.name}.state"
             ).as_uri(),
+            # Meltano's run records (and its "already running" lock) follow the warehouse too,
+            # so pipelines on different warehouses never block each other.
+            "MELTANO_DATABASE_URI": "sqlite:///"
+            + str(options.warehouse.with_name(f"{options.warehouse.name}.meltano.db")),
             "COVERED_WAREHOUSE": str(options.warehouse),
             "COVERED_PUBLISHED": str(options.published_path),
             "COVERED_CONFIG_DIR": str(options.config_dir.resolve()),
@@ -118,7 +122,9 @@ def _run_stage(task: str, env: dict[str, str], log_path: Path) -> None:
     with log_path.open("w", encoding="utf-8") as log:
         # A session of its own, so that stopping the run also stops the tap and the loader.
         process = subprocess.Popen(
-            [str(meltano), "run", *task.split()],
+            # --force: the DuckDB lock already keeps a second writer out, and a run that was
+            # killed must not leave its Meltano run record blocking the next one.
+            [str(meltano), "run", "--force", *task.split()],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,

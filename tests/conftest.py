@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from covered.sandbox.generate import generate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
