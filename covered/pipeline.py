@@ -9,6 +9,7 @@ another one's bookmarks.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,6 +192,28 @@ def run(options: PipelineOptions, progress=print) -> PipelineResult:
     log_dir.mkdir(exist_ok=True)
 
     result = PipelineResult()
+    with _project_lock(progress):
+        _run_job(options, log_dir, result, progress)
+    result.rows = raw_row_counts(options.warehouse)
+    return result
+
+
+@contextmanager
+def _project_lock(progress):
+    """One pipeline at a time per checkout: Meltano writes each plugin's config and catalog
+    under .meltano/run/, so two concurrent runs would overwrite each other's files."""
+    lock_path = PROJECT_ROOT / ".meltano" / "covered-pipeline.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("waiting for another pipeline run in this project to finish ...")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _run_job(options: PipelineOptions, log_dir: Path, result: PipelineResult, progress) -> None:
     sandbox = sandbox_server.start(options.data_dir, port=0, faults=options.faults)
     progress(f"sandbox serving {options.data_dir} at {sandbox.url}")
     try:
@@ -207,8 +231,6 @@ def run(options: PipelineOptions, progress=print) -> PipelineResult:
         result.api_requests = sandbox.stats()
         (log_dir / "sandbox-stats.json").write_text(json.dumps(result.api_requests, indent=2))
         sandbox.stop()
-    result.rows = raw_row_counts(options.warehouse)
-    return result
 
 
 def summary(result: PipelineResult, options: PipelineOptions) -> str:
