@@ -22,7 +22,8 @@ statuses = cols[1].multiselect(
 )
 search = cols[2].text_input("Title or requester contains", key="queue_search")
 
-shown = queries.queue(db, f, tuple(sources), tuple(statuses), search)
+narrowed = sources or statuses or search.strip()
+shown = queries.queue(db, f, tuple(sources), tuple(statuses), search) if narrowed else everything
 overdue = int((shown["hours_to_deadline"] < 0).sum())
 cols = st.columns(3)
 cols[0].metric("Unanswered", len(shown))
