@@ -41,6 +41,22 @@ RAW_SCHEMAS = ("raw_slack", "raw_github", "raw_hubspot")
 RELAYED_LINE = re.compile(r"^\S+ \[\w+\s*\] (?P<plugin>[\w-]+) +(?P<message>.+)$")
 # What a failure looks like in that message: a Python exception or one of our "x: error:" lines.
 FAILURE = re.compile(r"\b\w*(?:Error|Exception)\b:|\berror: ")
+# Meltano's verdict on an extract-load block, to name the plugin that died without a word.
+BLOCK_FAILED = re.compile(r"^(?P<who>Extractor|Loader|Extractor and loader) failed")
+# What the Singer SDK logs when a stream fails; a tap that then exits with one plain line of its
+# own (no exception name) has that line last.
+SDK_SYNC_FAILED = re.compile(r"^An unhandled error occurred while syncing")
+# A Singer SDK plugin stopped by SIGTERM/SIGINT says this, saves its state and exits 0, so
+# Meltano counts the block as a success although the extract stopped half way.
+STOPPED_BY_SIGNAL = re.compile(r"^(?:Gracefully shutting down|Received termination signal)")
+# Third-party plugins whose auth failures name no fix: the fix to add to their error line.
+KNOWN_FIXES = (
+    (
+        re.compile(r"^tap-github: .*\b40[13] Client Error"),
+        "fix: check TAP_GITHUB_AUTH_TOKEN (it needs read access to the organizations' "
+        "repositories and members)",
+    ),
+)
 STOP_GRACE_SECONDS = 10
 
 
@@ -109,14 +125,52 @@ def stage_environment(options: PipelineOptions, sandbox_url: str) -> dict[str, s
     return env
 
 
-def plugin_error(log_text: str) -> str | None:
+def _relayed(log_text: str) -> list[re.Match]:
+    return [match for match in map(RELAYED_LINE.match, log_text.splitlines()) if match]
+
+
+def plugin_error(log_text: str, task: str = "") -> str | None:
     """The last failure a plugin reported, as 'plugin: message', from a Meltano log."""
+    relayed = _relayed(log_text)
     failures = [
         f"{match['plugin']}: {match['message'].strip()}"
-        for match in map(RELAYED_LINE.match, log_text.splitlines())
-        if match and match["plugin"] != "meltano" and FAILURE.search(match["message"])
+        for match in relayed
+        if match["plugin"] != "meltano" and FAILURE.search(match["message"])
     ]
-    return failures[-1] if failures else None
+    if failures:
+        detail = failures[-1]
+        fix = next((fix for pattern, fix in KNOWN_FIXES if pattern.search(detail)), None)
+        return f"{detail}; {fix}" if fix else detail
+    failed = _failed_plugins(relayed, task)
+    for plugin in failed:
+        said = [m["message"].strip() for m in relayed if m["plugin"] == plugin]
+        if any(SDK_SYNC_FAILED.match(line) for line in said):
+            return f"{plugin}: {said[-1]}"
+    return f"{' and '.join(failed)} stopped without an error message (killed?)" if failed else None
+
+
+def _failed_plugins(relayed: list[re.Match], task: str) -> list[str]:
+    """The plugins of an extract-load task that Meltano says failed."""
+    words = task.split()
+    for match in reversed(relayed):
+        verdict = BLOCK_FAILED.match(match["message"]) if match["plugin"] == "meltano" else None
+        if verdict and len(words) > 1:
+            extractor, loader = words[0], words[-1]
+            return {"Extractor": [extractor], "Loader": [loader]}.get(
+                verdict["who"], [extractor, loader]
+            )
+    return []
+
+
+def stopped_plugins(log_text: str) -> list[str]:
+    """The plugins a signal stopped half way (they exit 0 all the same), in order."""
+    return list(
+        dict.fromkeys(
+            m["plugin"]
+            for m in _relayed(log_text)
+            if m["plugin"] != "meltano" and STOPPED_BY_SIGNAL.match(m["message"])
+        )
+    )
 
 
 def _run_stage(task: str, env: dict[str, str], log_path: Path) -> None:
@@ -138,12 +192,20 @@ def _run_stage(task: str, env: dict[str, str], log_path: Path) -> None:
         except BaseException:
             _stop_process_group(process)
             raise
+    log_text = log_path.read_text(encoding="utf-8", errors="replace")
     if returncode != 0:
-        detail = plugin_error(log_path.read_text(encoding="utf-8", errors="replace"))
+        detail = plugin_error(log_text, task)
         raise PipelineError(
             f"stage '{task}' failed (exit {returncode})"
             + (f": {detail}" if detail else "")
             + f"; full log: {log_path}"
+        )
+    stopped = stopped_plugins(log_text)
+    if stopped:
+        raise PipelineError(
+            f"stage '{task}' failed: {' and '.join(stopped)} stopped by a signal before the "
+            "end; what was loaded is kept and a rerun completes it; "
+            f"full log: {log_path}"
         )
 
 

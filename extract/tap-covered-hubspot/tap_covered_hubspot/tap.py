@@ -64,8 +64,9 @@ class TapCoveredHubSpot(Tap):
         try:
             super().invoke(**kwargs)
         except (FatalAPIError, RetriableAPIError) as exc:
-            cls.logger.error("%s", exc)
+            # "error: " marks the line `covered pipeline` reports as the stage's failure.
+            cls.logger.error("error: %s", exc)
             sys.exit(1)
         except requests.RequestException as exc:
-            cls.logger.error("HubSpot unreachable after %d tries: %s", MAX_TRIES, exc)
+            cls.logger.error("error: HubSpot unreachable after %d tries: %s", MAX_TRIES, exc)
             sys.exit(1)
