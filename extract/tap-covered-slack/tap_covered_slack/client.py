@@ -27,6 +27,17 @@ MAX_BACKOFF_SECONDS = 30
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# What a user does about the errors that retrying cannot cure.
+FIXES = {
+    "not_authed": "set TAP_SLACK_TOKEN (a bot token, xoxb-…)",
+    "invalid_auth": "check TAP_SLACK_TOKEN: it is revoked, mistyped or for another workspace",
+    "token_revoked": "issue a new bot token and set TAP_SLACK_TOKEN",
+    "missing_scope": "add the scopes listed in meltano.yml to the Slack app and reinstall it",
+    "channel_not_found": "check TAP_SLACK_CHANNELS, and invite the bot to the channel",
+    "not_in_channel": "invite the bot to the channel, or drop it from TAP_SLACK_CHANNELS",
+}
+
+
 class SlackError(FatalAPIError):
     """A failure that retrying will not fix: ok:false, HTTP 4xx, or a bad setting."""
 
@@ -134,10 +145,11 @@ class SlackStream(RESTStream[str | None]):
         return params
 
     def _failure(self, response: requests.Response, error: str) -> str:
-        """`Slack <method> failed: <error> (channel C123)`, naming the channel if any."""
+        """`Slack <method> failed: <error> (channel C123); fix: …`, naming the channel if any."""
         channel = parse_qs(urlsplit(response.request.url or "").query).get("channel")
         where = f" (channel {channel[0]})" if channel else ""
-        return f"Slack {self.method} failed: {error}{where}"
+        fix = FIXES.get(error)
+        return f"Slack {self.method} failed: {error}{where}" + (f"; fix: {fix}" if fix else "")
 
     def validate_response(self, response: requests.Response) -> None:
         """Raise retriable or fatal errors; keep the parsed body on the response.

@@ -77,5 +77,6 @@ class TapCoveredSlack(Tap):
         try:
             super().invoke(**kwargs)
         except (FatalAPIError, RetriableAPIError, requests.RequestException) as exc:
-            cls.logger.error("%s", exc)
+            # "error: " marks the line `covered pipeline` reports as the stage's failure.
+            cls.logger.error("error: %s", exc)
             sys.exit(1)
