@@ -1,0 +1,1 @@
+"""tap-github with pull requests filtered by their bookmark (see tap.py)."""
