@@ -13,6 +13,7 @@ import pytest
 
 from covered.sandbox.generate import generate
 from covered.sandbox.server import start
+from tests.singer import parse_singer_output
 
 TAP = Path(sys.executable).parent / "tap-covered-github"
 SELECTED = {"repositories", "pull_requests", "reviews"}
@@ -37,14 +38,7 @@ def run_tap(tmp_path: Path, config: dict, catalog: dict | None, state: dict | No
     assert proc.returncode == 0, proc.stderr[-3000:]
     if catalog is None:
         return json.loads(proc.stdout), None
-    records: dict[str, list[dict]] = {}
-    final_state = None
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg["type"] == "RECORD":
-            records.setdefault(msg["stream"], []).append(msg["record"])
-        elif msg["type"] == "STATE":
-            final_state = msg["value"]
+    records, final_state = parse_singer_output(proc.stdout)
     return records, final_state
 
 

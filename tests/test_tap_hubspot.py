@@ -17,6 +17,7 @@ from tap_covered_hubspot.streams import SEARCH_RESULT_CAP
 from tap_covered_hubspot.tap import TapCoveredHubSpot
 
 from covered.sandbox.server import start
+from tests.singer import parse_singer_output
 
 TAP = Path(sys.executable).parent / "tap-covered-hubspot"
 ANCHOR = datetime(2026, 10, 1, tzinfo=UTC)
@@ -158,14 +159,7 @@ def run_tap(tmp_path: Path, config: dict, state: dict | None = None, check: bool
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     if check:
         assert proc.returncode == 0, proc.stderr[-3000:]
-    records: dict[str, list[dict]] = {}
-    final_state = None
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg["type"] == "RECORD":
-            records.setdefault(msg["stream"], []).append(msg["record"])
-        elif msg["type"] == "STATE":
-            final_state = msg["value"]
+    records, final_state = parse_singer_output(proc.stdout)
     return records, final_state, proc
 
 
