@@ -12,6 +12,7 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 
+from covered.config import REQUIRED_COLUMNS
 from covered.sandbox.gen_common import (
     TIMEZONE,
     WORKDAY_END,
@@ -137,43 +138,19 @@ def write_config(directory: Path, cal: Calendar, people: People) -> dict[str, in
         for m in people.team
     ]
     files = {
-        "team_members": (
-            (
-                "person",
-                "role",
-                "slack_user_id",
-                "github_login",
-                "hubspot_owner_id",
-                "duties",
-                "valid_from",
-                "valid_to",
-            ),
-            team,
-        ),
-        "process_rules": (
-            ("rule_id", "target_kind", "target_value", "description"),
-            list(PROCESS_RULES),
-        ),
+        "team_members": (REQUIRED_COLUMNS["team_members.csv"], team),
+        "process_rules": (REQUIRED_COLUMNS["process_rules.csv"], list(PROCESS_RULES)),
         "slack_channels": (
-            ("channel_name", "rule_id"),
+            REQUIRED_COLUMNS["slack_channels.csv"],
             [(name, rule) for name, rule, _, _ in CHANNELS if rule],
         ),
-        "github_repo_groups": (("repo_pattern", "repo_group"), list(REPO_GROUPS)),
-        "holidays": (("holiday_date", "name"), [(d.isoformat(), name) for d, name in cal.holidays]),
+        "github_repo_groups": (REQUIRED_COLUMNS["github_repo_groups.csv"], list(REPO_GROUPS)),
+        "holidays": (
+            REQUIRED_COLUMNS["holidays.csv"],
+            [(d.isoformat(), name) for d, name in cal.holidays],
+        ),
         "settings": (
-            (
-                "timezone",
-                "workday_start",
-                "workday_end",
-                "workdays",
-                "check_times",
-                "escalation_group_handle",
-                "security_category",
-                "presales_categories",
-                "live_chat_channel_id",
-                "email_channel_id",
-                "docs_keywords",
-            ),
+            REQUIRED_COLUMNS["settings.csv"],
             [
                 (
                     TIMEZONE,
