@@ -16,6 +16,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
+from covered.config import REQUIRED_COLUMNS
 from tests.conftest import COVERED, PROJECT_ROOT
 from tests.scenario_data import Dataset, github_user, write_csv
 
@@ -516,22 +517,12 @@ def write_config(config) -> None:
     seeds = PROJECT_ROOT / "transform" / "seeds"
     for name in ("process_rules.csv", "holidays.csv", "settings.csv"):
         shutil.copy(seeds / name, config / name)
-    write_csv(
-        config / "team_members.csv",
-        [
-            "person",
-            "role",
-            "slack_user_id",
-            "github_login",
-            "hubspot_owner_id",
-            "duties",
-            "valid_from",
-            "valid_to",
-        ],
-        TEAM,
-    )
-    write_csv(config / "slack_channels.csv", ["channel_name", "rule_id"], CHANNELS)
-    write_csv(config / "github_repo_groups.csv", ["repo_pattern", "repo_group"], REPO_GROUPS)
+    for name, rows in (
+        ("team_members.csv", TEAM),
+        ("slack_channels.csv", CHANNELS),
+        ("github_repo_groups.csv", REPO_GROUPS),
+    ):
+        write_csv(config / name, REQUIRED_COLUMNS[name], rows)
 
 
 @pytest.fixture(scope="module")
