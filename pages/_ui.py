@@ -59,3 +59,21 @@ def table(df: pd.DataFrame, empty: str) -> None:
         st.caption(empty)
         return
     st.dataframe(df, hide_index=True, column_config=_column_config(df), placeholder="—")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """The table as CSV, with text that a spreadsheet would run as a formula made inert."""
+    safe = df.copy()
+    for column in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[column] = safe[column].map(
+            lambda value: (
+                f"'{value}"
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                else value
+            )
+        )
+    return safe.to_csv(index=False).encode()

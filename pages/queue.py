@@ -3,7 +3,7 @@
 import streamlit as st
 
 from covered import queries
-from pages._ui import context, table
+from pages._ui import context, csv_bytes, table
 
 db, f, build = context()
 st.title("Queue")
@@ -33,7 +33,7 @@ cols[2].metric("Oldest", f"{shown['age_hours'].max():.1f} h" if len(shown) else 
 table(shown, "Nothing unanswered matches these filters.")
 st.download_button(
     "Download CSV",
-    shown.to_csv(index=False).encode(),
+    csv_bytes(shown),
     file_name=f"covered-queue-{build['as_of']:%Y%m%dT%H%M}.csv",
     mime="text/csv",
     disabled=shown.empty,

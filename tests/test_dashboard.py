@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import covered.queries
+from pages._ui import csv_bytes
 
 APP = Path(covered.queries.__file__).resolve().parent.parent / "app.py"
 PAGES = (
@@ -459,3 +461,14 @@ def test_a_new_publish_shows_up_and_the_file_is_never_held_open(
     os.replace(staged, live)
     at.run()
     assert int(metric(at, "Unanswered")) == before - 1
+
+
+def test_csv_download_makes_formulas_inert():
+    frame = pd.DataFrame(
+        {"title": ['=HYPERLINK("http://x")', "plain", "-2+3"], "age_hours": [1.0, 2.0, -3.0]}
+    )
+    lines = csv_bytes(frame).decode().splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK")
+    assert lines[2] == "plain,2.0"
+    # Numbers stay numbers; only text that a spreadsheet would evaluate is escaped.
+    assert lines[3] == "'-2+3,-3.0"
