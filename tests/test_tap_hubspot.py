@@ -17,7 +17,7 @@ from tap_covered_hubspot.streams import SEARCH_RESULT_CAP
 from tap_covered_hubspot.tap import TapCoveredHubSpot
 
 from covered.sandbox.server import start
-from tests.singer import parse_singer_output
+from tests.singer import parse_singer_output, sandboxes, write_dataset
 
 TAP = Path(sys.executable).parent / "tap-covered-hubspot"
 ANCHOR = datetime(2026, 10, 1, tzinfo=UTC)
@@ -136,13 +136,6 @@ def dataset() -> dict[str, list[dict]]:
     return {"owners": owners, "tickets": tickets, "threads": threads, "messages": messages}
 
 
-def write_dataset(root: Path, data: dict[str, list[dict]]) -> Path:
-    (root / "hubspot").mkdir(parents=True, exist_ok=True)
-    for name, rows in data.items():
-        (root / "hubspot" / f"{name}.json").write_text(json.dumps(rows))
-    return root
-
-
 def calls(stats: dict, route: str) -> int:
     return stats["requests"].get(f"/hubspot {route}", 0)
 
@@ -178,17 +171,8 @@ def bookmark(state: dict, stream: str) -> str:
 @pytest.fixture
 def sandbox(tmp_path):
     """Factory: a sandbox serving a dataset (the test one by default), optionally with faults."""
-    servers = []
-
-    def make(data=None, faults=None):
-        data_dir = write_dataset(tmp_path / f"data{len(servers)}", data or dataset())
-        server = start(data_dir, port=0, faults=faults)
-        servers.append(server)
-        return server, data_dir
-
-    yield make
-    for server in servers:
-        server.stop()
+    with sandboxes(tmp_path, "hubspot", dataset) as make:
+        yield make
 
 
 def tap_config(server, **overrides) -> dict:
@@ -247,7 +231,7 @@ def test_incremental_run_reads_only_what_changed(sandbox, tmp_path):
     data["messages"].append(new_message)
     changed_thread = next(t for t in data["threads"] if t["id"] == "7001")
     changed_thread["latestMessageTimestamp"] = iso(71)
-    write_dataset(data_dir, data)
+    write_dataset(data_dir, "hubspot", data)
     server.reload()
     server.reset_stats()
 
@@ -343,7 +327,7 @@ class TestTapCoveredHubSpotSDK(_SDKTests):
     @pytest.fixture(scope="class", autouse=True)
     @classmethod
     def sandbox_api(cls, tmp_path_factory):
-        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), dataset()), port=0)
+        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), "hubspot", dataset()), port=0)
         SDK_TEST_CONFIG["api_url"] = f"{server.url}/hubspot"
         yield
         server.stop()

@@ -14,7 +14,7 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from tap_covered_slack.tap import TapCoveredSlack
 
 from covered.sandbox.server import start
-from tests.singer import parse_singer_output
+from tests.singer import parse_singer_output, sandboxes, write_dataset
 
 TAP = Path(sys.executable).parent / "tap-covered-slack"
 ANCHOR = datetime(2026, 10, 1, tzinfo=UTC)
@@ -147,13 +147,6 @@ def dataset() -> dict[str, list[dict]]:
     }
 
 
-def write_dataset(root: Path, data: dict[str, list[dict]]) -> Path:
-    (root / "slack").mkdir(parents=True, exist_ok=True)
-    for name, rows in data.items():
-        (root / "slack" / f"{name}.json").write_text(json.dumps(rows))
-    return root
-
-
 def top_level(rows: list[dict]) -> list[dict]:
     return [
         r
@@ -202,17 +195,8 @@ def expected_keys(rows: list[dict]) -> list[tuple[str, str]]:
 @pytest.fixture
 def sandbox(tmp_path):
     """Factory: a sandbox serving the test dataset (optionally with fault rules)."""
-    servers = []
-
-    def make(data=None, faults=None):
-        data_dir = write_dataset(tmp_path / f"data{len(servers)}", data or dataset())
-        server = start(data_dir, port=0, faults=faults)
-        servers.append(server)
-        return server, data_dir
-
-    yield make
-    for server in servers:
-        server.stop()
+    with sandboxes(tmp_path, "slack", dataset) as make:
+        yield make
 
 
 def tap_config(server, **overrides) -> dict:
@@ -280,7 +264,7 @@ def add_activity(server, data_dir: Path, data: dict) -> tuple[dict, dict]:
         if row["ts"] == P3:
             row["reactions"] = [{"name": CHECK, "users": ["U2"], "count": 1}]
     data["messages"] += [new_message, new_reply]
-    write_dataset(data_dir, data)
+    write_dataset(data_dir, "slack", data)
     server.reload()
     server.reset_stats()
     return new_message, new_reply
@@ -428,7 +412,7 @@ class TestTapCoveredSlackSDK(_SDKTests):
     @pytest.fixture(scope="class", autouse=True)
     @classmethod
     def sandbox_api(cls, tmp_path_factory):
-        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), dataset()), port=0)
+        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), "slack", dataset()), port=0)
         SDK_TEST_CONFIG["api_url"] = f"{server.url}/slack/api"
         yield
         server.stop()
