@@ -33,11 +33,9 @@ class PipelineRun:
     output: str
 
 
-def run_pipeline(
-    dataset: Path, warehouse: Path, *extra: str, check: bool = True
-) -> subprocess.CompletedProcess:
-    """Run the real `covered pipeline` CLI on a dataset and its own generated config."""
-    command = [
+def pipeline_command(dataset: Path, warehouse: Path, *extra: str) -> list[str]:
+    """The real `covered pipeline` CLI on a dataset and its own generated config."""
+    return [
         str(COVERED),
         "pipeline",
         "--data",
@@ -50,6 +48,12 @@ def run_pipeline(
         str(warehouse),
         *extra,
     ]
+
+
+def run_pipeline(
+    dataset: Path, warehouse: Path, *extra: str, check: bool = True
+) -> subprocess.CompletedProcess:
+    command = pipeline_command(dataset, warehouse, *extra)
     completed = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=1800
     )

@@ -10,7 +10,7 @@ import time
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import COVERED, PROJECT_ROOT, TEST_ANCHOR
+from tests.conftest import PROJECT_ROOT, pipeline_command
 from tests.test_dashboard import APP, TIMEOUT
 
 
@@ -35,13 +35,12 @@ def test_dashboard_reads_while_the_pipeline_runs(pipeline_run, tmp_path, monkeyp
     expected_tables = whole_copy_counts(published)[0]
     monkeypatch.setenv("COVERED_PUBLISHED", str(published))
 
-    command = [
-        str(COVERED), "pipeline", "--data", str(pipeline_run.dataset),
-        "--config", str(pipeline_run.config), "--as-of", TEST_ANCHOR.isoformat(),
-        "--warehouse", str(warehouse),
-    ]  # fmt: skip
     pipeline = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        pipeline_command(pipeline_run.dataset, warehouse),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     renders = 0
     seen_inodes = set()
