@@ -91,9 +91,6 @@ class Warehouse:
             raise LoadError(f"cannot open {self.path}: {first_line(exc)}") from None
         # Timestamps without an offset are taken as UTC, whatever the machine's zone.
         self.con.execute("SET TimeZone = 'UTC'")
-        # Checkpoint once, on close, instead of every few batches: each checkpoint rewrites
-        # what the WAL already holds, and a run's batches are all committed to the WAL anyway.
-        self.con.execute("SET checkpoint_threshold = '1GB'")
 
     def close(self) -> None:
         self.con.close()
