@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -284,3 +286,127 @@ def test_messages_in_any_json_layout_and_validation_path(tmp_path):
 def test_garbage_input_is_one_clear_line(tmp_path):
     error = failed_with(run_target(tmp_path, [messages_schema(), "{not json"]))
     assert "not valid JSON" in error
+
+
+def test_a_plain_run_never_imports_the_singer_sdk(tmp_path):
+    """Importing the SDK costs more than loading 20,000 records; only its extras need it."""
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"path": str(tmp_path / "warehouse.duckdb")}))
+    singer_input = tmp_path / "input.jsonl"
+    singer_input.write_text("".join(json.dumps(m) + "\n" for m in [messages_schema(), slack(1)]))
+    importtime = [sys.executable, "-X", "importtime", str(TARGET)]
+    done = subprocess.run(
+        [*importtime, "--config", str(config), "--input", str(singer_input)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "duckdb" in imported
+    assert not {name for name in imported if name.startswith("singer_sdk")}
+    assert query(tmp_path, "select count(*) from messages") == [(1,)]
+
+
+def test_stream_maps_take_the_sdk_path(tmp_path):
+    stream_maps = {"messages": {"text": None, "channel_id": "channel_id.lower()"}}
+    done = loaded(tmp_path, [messages_schema(), slack(1)], stream_maps=stream_maps)
+    assert "Meltano SDK" in done.stderr
+    columns = [name for (name,) in query(tmp_path, "select column_name from (describe messages)")]
+    assert "text" not in columns
+    assert query(tmp_path, "select channel_id from messages") == [("c1",)]
+
+
+def test_about_is_the_sdks(tmp_path):
+    done = subprocess.run(
+        [str(TARGET), "--about", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    about = json.loads(done.stdout)
+    assert {"path", "batch_size_rows", "load_method", "stream_maps"} <= set(
+        about["settings"]["properties"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([slack(1)], "stream 'messages': RECORD arrived before its SCHEMA"),
+        ([messages_schema(), {"type": "RECORD", "stream": "messages"}], "needs stream, record"),
+        (
+            [messages_schema(), {"type": "RECORD", "stream": "messages", "record": [1]}],
+            "stream 'messages': a record is not an object",
+        ),
+        ([messages_schema(), {"type": "BOOKMARK"}], "unknown Singer message type 'BOOKMARK'"),
+        ([["not", "a", "message"]], "not a Singer message (no type)"),
+        (
+            [messages_schema(), {"type": "BATCH", "stream": "messages", "manifest": []}],
+            "BATCH messages are not supported",
+        ),
+    ],
+)
+def test_messages_the_loader_cannot_act_on_are_one_clear_line(tmp_path, lines, expected):
+    assert expected in failed_with(run_target(tmp_path, lines))
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            {"batch_size_rows": "x"},
+            "'x' is not of type 'integer', 'null' in config['batch_size_rows']",
+        ),
+        ({"batch_size_rows": 0}, "0 is less than the minimum of 1 in config['batch_size_rows']"),
+        ({"load_method": "merge"}, "'merge' is not one of"),
+    ],
+)
+def test_bad_settings_are_named(tmp_path, settings, expected):
+    done = run_target(tmp_path, [messages_schema(), slack(1)], **settings)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert expected in done.stderr
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_a_missing_config_file_is_a_usage_error(tmp_path):
+    done = subprocess.run(
+        [str(TARGET), "--config", str(tmp_path / "missing.json")],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "missing.json' was not found" in done.stdout + done.stderr
+
+
+def test_sigterm_stops_with_one_clear_line_and_no_state(tmp_path):
+    config = tmp_path / "config.json"
+    database = tmp_path / "warehouse.duckdb"
+    config.write_text(json.dumps({"path": str(database)}))
+    target = subprocess.Popen(
+        [str(TARGET), "--config", str(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for message in (messages_schema(), slack(1), state(1)):
+        target.stdin.write(json.dumps(message) + "\n")
+    target.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not database.exists() and time.monotonic() < deadline:  # the SCHEMA was read
+        time.sleep(0.05)
+    time.sleep(0.5)
+    target.send_signal(signal.SIGTERM)
+    stdout, stderr = target.communicate(timeout=60)
+    done = subprocess.CompletedProcess(target.args, target.returncode, stdout, stderr)
+    assert "Stopped by SIGTERM" in failed_with(done)
+    assert stdout == ""
+    # The file was released and nothing of the open batch was committed.
+    assert query(tmp_path, "select count(*) from messages") == [(0,)]
