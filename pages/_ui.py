@@ -53,6 +53,10 @@ def _column_config(df: pd.DataFrame) -> dict:
     return config
 
 
+# A browser table of more rows than this is slow to send, and nobody scrolls that far.
+MAX_TABLE_ROWS = 500
+
+
 def table(df: pd.DataFrame, empty: str) -> None:
     """A read-only table with clickable links and percent formats, or a note when empty."""
     if df.empty:

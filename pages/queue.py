@@ -1,8 +1,9 @@
-"""Queue: every unanswered request as of the build's as_of, most urgent first."""
+"""Queue: the unanswered requests as of the build's as_of, most urgent first."""
 
 import streamlit as st
 
 from covered import queries
+from pages import _ui
 from pages._ui import context, csv_bytes, table
 
 db, f, build = context()
@@ -30,10 +31,14 @@ cols[0].metric("Unanswered", len(shown))
 cols[1].metric("Overdue", overdue)
 cols[2].metric("Oldest", f"{shown['age_hours'].max():.1f} h" if len(shown) else "—")
 
-table(shown, "Nothing unanswered matches these filters.")
+limit = _ui.MAX_TABLE_ROWS
+if len(shown) > limit:
+    st.caption(f"The {limit:,} most urgent of {len(shown):,} are shown; the CSV has them all.")
+table(shown.head(limit), "Nothing unanswered matches these filters.")
 st.download_button(
     "Download CSV",
-    csv_bytes(shown),
+    # Built when clicked, not on every rerun: at scale 10 it took 0.4 s of the page's 0.95 s.
+    lambda: csv_bytes(shown),
     file_name=f"covered-queue-{build['as_of']:%Y%m%dT%H%M}.csv",
     mime="text/csv",
     disabled=shown.empty,

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import covered.queries
+from pages import _ui
 from pages._ui import csv_bytes
 
 APP = Path(covered.queries.__file__).resolve().parent.parent / "app.py"
@@ -213,6 +214,20 @@ def test_queue_lists_every_unanswered_request_most_urgent_first(published_db, mo
     assert metric(at, "Overdue") == str(overdue)
     # Links are clickable link columns, not text.
     assert json.loads(at.dataframe[0].proto.columns)["link"]["type_config"]["type"] == "link"
+
+
+def test_a_long_queue_shows_the_most_urgent_and_counts_them_all(published_db, monkeypatch):
+    monkeypatch.setattr(_ui, "MAX_TABLE_ROWS", 3)
+    at = open_page(published_db, "pages/queue.py", monkeypatch)
+    expected = [
+        r[0]
+        for r in sql(published_db, "select request_id from marts.rpt_queue order by urgency_rank")
+    ]
+    assert len(expected) > 3, "the test dataset should leave more than 3 unanswered"
+    assert list(at.dataframe[0].value["request_id"]) == expected[:3]
+    assert metric(at, "Unanswered") == str(len(expected))
+    shown = f"The 3 most urgent of {len(expected):,} are shown; the CSV has them all."
+    assert shown in [c.value for c in at.caption]
 
 
 def test_slack_shares_match_the_marts(published_db, monkeypatch):
