@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import run
 from increment import Increment, PageSizes, append_increment, minimum_requests
 from procmon import run_measured
 from ratelimits import backfill_estimate
@@ -352,3 +353,17 @@ def test_time_spent_waiting_for_another_pipeline_run_is_not_counted():
     assert lock_wait(waited) == pytest.approx(30.0)
     alone = Measured(returncode=0, seconds=9.0, peak_rss=0, output=lines[1:], times=[0.1, 0.2])
     assert lock_wait(alone) == 0.0
+
+
+def test_plugins_installed_without_bytecode_are_named(tmp_path, monkeypatch):
+    compiled = tmp_path / ".meltano" / "utilities" / "dbt" / "venv" / "lib" / "__pycache__"
+    compiled.mkdir(parents=True)
+    (compiled / "module.cpython-311.pyc").write_bytes(b"")
+    bare = tmp_path / ".meltano" / "loaders" / "target" / "venv" / "lib"
+    bare.mkdir(parents=True)
+    (bare / "module.py").write_text("")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    assert run.plugins_without_bytecode() == ["target"]
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    assert run.plugins_without_bytecode() == []
