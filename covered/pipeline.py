@@ -39,8 +39,9 @@ RAW_SCHEMAS = ("raw_slack", "raw_github", "raw_hubspot")
 # A plugin's output line as Meltano relays it, e.g.
 # "2026-11-27T02:59:48Z [info     ] dbt-duckdb     Binder Error: Values list ..."
 RELAYED_LINE = re.compile(r"^\S+ \[\w+\s*\] (?P<plugin>[\w-]+) +(?P<message>.+)$")
-# What a failure looks like in that message: a Python exception or one of our "x: error:" lines.
-FAILURE = re.compile(r"\b\w*(?:Error|Exception)\b:|\berror: ")
+# What a failure looks like in that message: a Python exception, one of our "x: error:" lines,
+# or the loader's last line.
+FAILURE = re.compile(r"\b\w*(?:Error|Exception)\b:|\berror: |^Load failed: ")
 # Meltano's verdict on an extract-load block, to name the plugin that died without a word.
 BLOCK_FAILED = re.compile(r"^(?P<who>Extractor|Loader|Extractor and loader) failed")
 # What the Singer SDK logs when a stream fails; a tap that then exits with one plain line of its

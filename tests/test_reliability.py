@@ -544,10 +544,35 @@ def meltano_log(*lines: tuple[str, str]) -> str:
             ],
             "target-duckdb stopped without an error message (killed?)",
         ),
+        (
+            [
+                ("target-duckdb", "Load failed: stream 'users': column 'id' (BIGINT) cannot hold"),
+                ("meltano", "Loader failed"),
+            ],
+            "target-duckdb: Load failed: stream 'users': column 'id' (BIGINT) cannot hold",
+        ),
     ],
 )
 def test_stage_failure_names_the_plugin_and_its_last_words(lines, expected):
     assert plugin_error(meltano_log(*lines), "tap-slack target-duckdb").startswith(expected)
+
+
+def test_a_loader_failure_stops_the_run_with_the_loaders_own_line(tiny, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    # A raw table whose key column cannot hold Slack's user ids: the users batch cannot load.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw_slack")
+        con.execute("create table raw_slack.users (id date)")
+    done = run_pipeline(tiny, warehouse, check=False)
+    assert done.returncode == 1
+    no_traceback(done)
+    assert done.stderr.strip().splitlines() == [
+        line for line in done.stderr.strip().splitlines() if line.startswith("covered: error:")
+    ]
+    assert done.stderr.startswith(
+        "covered: error: stage 'tap-slack target-duckdb' failed (exit 1): target-duckdb: "
+        'Load failed: stream \'users\': could not load a batch into "raw_slack"."users"'
+    )
 
 
 def test_a_plugin_stopped_by_sigterm_is_a_failure_though_it_exits_zero():

@@ -283,6 +283,30 @@ def test_messages_in_any_json_layout_and_validation_path(tmp_path):
     assert "stream 'messages': field 'reply_count': 'x' is not of type" in error
 
 
+def test_under_meltano_the_failure_is_the_last_line_as_it_is(tmp_path, monkeypatch):
+    """Meltano hands every Singer SDK plugin a logging config of bare messages; ours follows it."""
+    log_config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"bare": {"format": "%(message)s"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "bare",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+    }
+    (tmp_path / "logging.json").write_text(json.dumps(log_config))
+    monkeypatch.setenv("SINGER_SDK_LOG_CONFIG", str(tmp_path / "logging.json"))
+    done = run_target(tmp_path, [messages_schema(), slack(1, reply_count="lots")])
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(
+        "Load failed: stream 'messages': column 'reply_count' (BIGINT) cannot hold the value"
+    )
+
+
 def test_garbage_input_is_one_clear_line(tmp_path):
     error = failed_with(run_target(tmp_path, [messages_schema(), "{not json"]))
     assert "not valid JSON" in error
@@ -406,7 +430,7 @@ def test_sigterm_stops_with_one_clear_line_and_no_state(tmp_path):
     target.send_signal(signal.SIGTERM)
     stdout, stderr = target.communicate(timeout=60)
     done = subprocess.CompletedProcess(target.args, target.returncode, stdout, stderr)
-    assert "Stopped by SIGTERM" in failed_with(done)
+    assert "Load failed: stopped by SIGTERM" in failed_with(done)
     assert stdout == ""
     # The file was released and nothing of the open batch was committed.
     assert query(tmp_path, "select count(*) from messages") == [(0,)]

@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import logging.config
+import os
 import signal
 import sys
 import typing as t
 from pathlib import Path
 
+import yaml
 from jsonschema import Draft202012Validator
 
 from target_covered_duckdb.direct import InputError, run
@@ -24,6 +27,8 @@ from target_covered_duckdb.warehouse import LoadError
 NAME = "target-covered-duckdb"
 # The Singer SDK's console format, so that both ways of running log alike.
 LOG_FORMAT = "{asctime:23s} | {levelname:8s} | {name:30s} | {message}"
+# How the one line of a failed run starts, whichever way it ran (covered pipeline looks for it).
+FAILED = "Load failed: "
 
 logger = logging.getLogger(NAME)
 
@@ -72,6 +77,21 @@ def _config_errors(config: dict[str, t.Any]) -> list[str]:
     ]
 
 
+def _setup_logging() -> None:
+    """As a Singer SDK plugin does: its console format, or the logging config Meltano hands it."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, style="{", stream=sys.stderr)
+    if path := os.environ.get("SINGER_SDK_LOG_CONFIG"):
+        try:
+            logging.config.dictConfig(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+            logger.warning("Logging config %s not used: %s", path, exc)
+
+
+def _fail(message: str) -> t.NoReturn:
+    logger.error("%s%s", FAILED, " ".join(message.split()))
+    sys.exit(1)
+
+
 def _stop(signum: int, frame: object) -> None:
     raise Stopped(signal.Signals(signum).name)
 
@@ -86,12 +106,9 @@ def main() -> None:
         TargetCoveredDuckDB.cli()
         return
 
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, style="{", stream=sys.stderr)
+    _setup_logging()
     if errors := _config_errors(config):
-        for error in errors:
-            logger.error("%s", error)
-        logger.error("Config validation failed")
-        sys.exit(1)
+        _fail(f"invalid settings: {'; '.join(errors)}")
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
@@ -102,8 +119,6 @@ def main() -> None:
         with source:
             run(config, source)
     except (LoadError, InputError) as exc:
-        logger.error("%s", " ".join(str(exc).split()))
-        sys.exit(1)
+        _fail(str(exc))
     except Stopped as exc:
-        logger.error("Stopped by %s: records not yet loaded were dropped; rerun to load them", exc)
-        sys.exit(1)
+        _fail(f"stopped by {exc}; the records not yet loaded were dropped, rerun to load them")

@@ -69,7 +69,8 @@ class DirectTarget:
                     self._add(stream, line)
                     continue
             self._handle(line)
-        self.counts["RECORD"] += records
+        if records:
+            self.counts["RECORD"] += records
         self.drain_all()
         logger.info(
             "Read %d lines: %s",

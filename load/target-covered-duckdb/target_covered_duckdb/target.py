@@ -12,6 +12,7 @@ from singer_sdk.exceptions import MappingError, SyncError
 from singer_sdk.singerlib.exceptions import SingerReadError
 from singer_sdk.target_base import Target
 
+from target_covered_duckdb.cli import FAILED
 from target_covered_duckdb.loader import Loader
 from target_covered_duckdb.settings import config_schema
 from target_covered_duckdb.sinks import DuckDBSink
@@ -86,7 +87,7 @@ class TargetCoveredDuckDB(Target):
             finally:
                 target.loader.close()
         except (LoadError, SyncError, SingerReadError, MappingError) as exc:
-            cls.logger.error("%s", " ".join(str(exc).split()))
+            cls.logger.error("%s%s", FAILED, " ".join(str(exc).split()))
             raise click.exceptions.Exit(1) from None
 
 
