@@ -36,20 +36,35 @@ def points_delta(now: float | None, before: float | None) -> str | None:
     return f"{(now - before) * 100:+.1f} pts"
 
 
+# How a word of a column name reads in a header; any other word is kept as it is.
+_HEADER_WORDS = {"p50": "median", "sla": "SLA", "id": "ID", "ids": "IDs", "github": "GitHub"}
+
+
+def header(name: str) -> str:
+    """A column name as a header: `p50_hours` reads "Median hours", `is_handled` "Handled?"."""
+    words = name.split("_")
+    question = words[0] == "is" and len(words) > 1
+    text = " ".join(_HEADER_WORDS.get(word, word) for word in words[question:])
+    return text[:1].upper() + text[1:] + ("?" if question else "")
+
+
 def _column_config(df: pd.DataFrame) -> dict:
     config: dict = {}
     for column in df.columns:
         name = str(column)
+        label = header(name)
         if name == "link" or name.endswith(("_link", "_url")):
-            config[name] = st.column_config.LinkColumn(name, display_text=LINK_TEXT)
+            config[name] = st.column_config.LinkColumn(label, display_text=LINK_TEXT)
         elif (
             name in ("attainment", "compliance")
             or name.startswith("attainment_")
             or (name.endswith("_share"))
         ):
-            config[name] = st.column_config.NumberColumn(name, format="percent")
+            config[name] = st.column_config.NumberColumn(label, format="percent")
         elif name.endswith("_hours") or name.startswith(("p50", "p90")):
-            config[name] = st.column_config.NumberColumn(name, format="%.1f")
+            config[name] = st.column_config.NumberColumn(label, format="%.1f")
+        else:
+            config[name] = st.column_config.Column(label)
     return config
 
 

@@ -216,6 +216,16 @@ def test_queue_lists_every_unanswered_request_most_urgent_first(published_db, mo
     assert json.loads(at.dataframe[0].proto.columns)["link"]["type_config"]["type"] == "link"
 
 
+def test_tables_read_as_words_not_column_names(published_db, monkeypatch):
+    at = open_page(published_db, "pages/queue.py", monkeypatch)
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["rule_id"]["label"] == "Rule ID"
+    assert columns["hours_to_deadline"]["label"] == "Hours to deadline"
+    assert _ui.header("p50_hours_this_week") == "Median hours this week"
+    assert _ui.header("is_likely_staff") == "Likely staff?"
+    assert _ui.header("ack_sla_status") == "Ack SLA status"
+
+
 def test_a_long_queue_shows_the_most_urgent_and_counts_them_all(published_db, monkeypatch):
     monkeypatch.setattr(_ui, "MAX_TABLE_ROWS", 3)
     at = open_page(published_db, "pages/queue.py", monkeypatch)
