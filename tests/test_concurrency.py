@@ -3,7 +3,11 @@ sees a half-built copy."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import select
 import shutil
+import signal
 import subprocess
 import time
 
@@ -64,3 +68,51 @@ def test_dashboard_reads_while_the_pipeline_runs(pipeline_run, tmp_path, monkeyp
     assert len(seen_inodes) >= 2
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
+
+
+def test_a_run_under_flock_and_covered_pipeline_take_turns(small_dataset, tmp_path):
+    """docs/operations.md wraps the scheduled job in flock(1) on the pipeline's lock file."""
+    flock = shutil.which("flock")
+    assert flock, "flock(1) from util-linux, which docs/operations.md relies on, is missing"
+    lock_path = PROJECT_ROOT / ".meltano" / "covered-pipeline.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    # A session of its own: flock's command inherits the lock, so both must go.
+    scheduled = subprocess.Popen([flock, str(lock_path), "sleep", "600"], start_new_session=True)
+    pipeline = None
+    try:
+        deadline = time.monotonic() + 60
+        while not held_elsewhere(lock_path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pipeline = subprocess.Popen(
+            pipeline_command(small_dataset, tmp_path / "w.duckdb"),
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert next_line(pipeline).startswith("waiting for another pipeline run")
+        os.killpg(scheduled.pid, signal.SIGKILL)
+        assert next_line(pipeline).startswith("sandbox serving")
+    finally:
+        if scheduled.poll() is None:
+            os.killpg(scheduled.pid, signal.SIGKILL)
+        scheduled.wait()
+        if pipeline is not None:
+            pipeline.terminate()
+            pipeline.communicate(timeout=120)
+
+
+def next_line(process: subprocess.Popen, seconds: float = 120) -> str:
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, f"no output from the pipeline in {seconds} s"
+    return process.stdout.readline()
+
+
+def held_elsewhere(lock_path) -> bool:
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
