@@ -112,7 +112,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        source = options.input.open("rb") if options.input else sys.stdin
+        source = options.input.open("rb") if options.input else sys.stdin.buffer
     except OSError as exc:
         _usage_error(f"Invalid value for '--input': {options.input}: {exc.strerror}")
     try:

@@ -170,19 +170,14 @@ class DirectTarget:
             self._by_raw_name[raw] = stream
 
 
-def binary_lines(source: t.IO[str] | t.IO[bytes]) -> t.Iterable[bytes]:
-    """The input's lines as bytes: decoding and re-encoding the records would cost more than
-    reading their envelopes."""
-    binary = getattr(source, "buffer", None)
-    if binary is not None:
-        return binary
-    return (line.encode("utf-8") if isinstance(line, str) else line for line in source)
+def run(config: t.Mapping[str, t.Any], source: t.BinaryIO) -> None:
+    """Load the Singer messages of source (raises LoadError or InputError on a failure).
 
-
-def run(config: t.Mapping[str, t.Any], source: t.IO[str] | t.IO[bytes] = sys.stdin) -> None:
-    """Load the Singer messages of source (raises LoadError or InputError on a failure)."""
+    Lines are read as bytes: decoding and re-encoding the records would cost more than reading
+    their envelopes.
+    """
     target = DirectTarget(config, sys.stdout)
     try:
-        target.run(binary_lines(source))
+        target.run(source)
     finally:
         target.close()

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from target_covered_duckdb.columns import columns_from_schema
-from target_covered_duckdb.settings import DEFAULT_BATCH_SIZE
+from target_covered_duckdb.settings import setting
 from target_covered_duckdb.warehouse import Batch, Warehouse
 
 logger = logging.getLogger("target-covered-duckdb")
@@ -25,9 +25,9 @@ class Loader:
     """One run's DuckDB file, settings and spool folder."""
 
     def __init__(self, config: t.Mapping[str, t.Any]) -> None:
-        self.target_schema: str = config.get("default_target_schema") or "main"
-        self.batch_size: int = config.get("batch_size_rows") or DEFAULT_BATCH_SIZE
-        self.load_method: str = config.get("load_method") or "upsert"
+        self.target_schema: str = setting(config, "default_target_schema")
+        self.batch_size: int = setting(config, "batch_size_rows")
+        self.load_method: str = setting(config, "load_method")
         self.sync_started_at = int(time.time() * 1000)
         self.warehouse = Warehouse(Path(config["path"]).expanduser())
         self.spool_dir = Path(tempfile.mkdtemp(prefix="target-covered-duckdb-"))

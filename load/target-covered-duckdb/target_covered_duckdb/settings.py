@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-DEFAULT_BATCH_SIZE = 100_000
 LOAD_METHODS = ("upsert", "append-only", "overwrite")
 
 # Settings the Singer SDK adds to every target that the direct loop does not implement: a run
@@ -34,7 +33,7 @@ def config_schema() -> dict[str, t.Any]:
                 "minimum": 1,
                 # Each batch is one transaction, committed and checkpointed: fewer, larger
                 # batches cost less CPU.
-                "default": DEFAULT_BATCH_SIZE,
+                "default": 100_000,
                 "title": "Batch size",
                 "description": "Records per stream loaded in one transaction.",
             },
@@ -58,6 +57,12 @@ def config_schema() -> dict[str, t.Any]:
         },
         "required": ["path"],
     }
+
+
+def setting(config: t.Mapping[str, t.Any], name: str) -> t.Any:
+    """The setting's value in config, or its default where it is unset, null or empty (Meltano
+    passes an unset `$MELTANO_EXTRACT__LOAD_SCHEMA` as "")."""
+    return config.get(name) or config_schema()["properties"][name].get("default")
 
 
 def sdk_feature_in(config: t.Mapping[str, t.Any]) -> str | None:
