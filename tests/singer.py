@@ -1,4 +1,5 @@
-"""Reading what a Singer tap wrote to stdout, for the tap tests."""
+"""What the tap tests share: reading a tap's stdout, sandbox datasets and servers, and the
+Singer SDK's own tap tests against a sandbox."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import json
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from covered.sandbox.server import start
 
@@ -48,3 +52,33 @@ def sandboxes(root: Path, vendor: str, default_data: Callable[[], dict[str, list
     finally:
         for server in servers:
             server.stop()
+
+
+def sdk_tap_tests(
+    tap_class: type,
+    config: dict,
+    vendor: str,
+    api_prefix: str,
+    default_data: Callable[[], dict[str, list[dict]]],
+) -> type:
+    """The Singer SDK's own tests of tap_class, run against a sandbox serving default_data.
+
+    The SDK reads `config` when its tests run, so its api_url is filled in once the sandbox
+    has started.
+    """
+    sdk_config = dict(config)
+    base = get_tap_test_class(
+        tap_class, config=sdk_config, suite_config=SuiteConfig(max_records_limit=None)
+    )
+
+    class SandboxedSDKTests(base):
+        @pytest.fixture(scope="class", autouse=True)
+        @classmethod
+        def sandbox_api(cls, tmp_path_factory):
+            data_dir = write_dataset(tmp_path_factory.mktemp("sdk"), vendor, default_data())
+            server = start(data_dir, port=0)
+            sdk_config["api_url"] = f"{server.url}{api_prefix}"
+            yield
+            server.stop()
+
+    return SandboxedSDKTests

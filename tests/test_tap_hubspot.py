@@ -12,12 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from tap_covered_hubspot.streams import SEARCH_RESULT_CAP
 from tap_covered_hubspot.tap import TapCoveredHubSpot
 
-from covered.sandbox.server import start
-from tests.singer import parse_singer_output, sandboxes, write_dataset
+from tests.singer import parse_singer_output, sandboxes, sdk_tap_tests, write_dataset
 
 TAP = Path(sys.executable).parent / "tap-covered-hubspot"
 ANCHOR = datetime(2026, 10, 1, tzinfo=UTC)
@@ -315,19 +313,7 @@ def test_transient_failures_are_retried(sandbox, tmp_path):
     assert calls(stats, MESSAGES) == len(data["threads"]) + 1
 
 
-# The Singer SDK's own tap tests, against the sandbox; api_url is filled in once it runs.
-SDK_TEST_CONFIG: dict = {"access_token": "pat-test"}
-
-_SDKTests = get_tap_test_class(
-    TapCoveredHubSpot, config=SDK_TEST_CONFIG, suite_config=SuiteConfig(max_records_limit=None)
+# The Singer SDK's own tap tests, against the sandbox.
+TestTapCoveredHubSpotSDK = sdk_tap_tests(
+    TapCoveredHubSpot, {"access_token": "pat-test"}, "hubspot", "/hubspot", dataset
 )
-
-
-class TestTapCoveredHubSpotSDK(_SDKTests):
-    @pytest.fixture(scope="class", autouse=True)
-    @classmethod
-    def sandbox_api(cls, tmp_path_factory):
-        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), "hubspot", dataset()), port=0)
-        SDK_TEST_CONFIG["api_url"] = f"{server.url}/hubspot"
-        yield
-        server.stop()

@@ -10,11 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from tap_covered_slack.tap import TapCoveredSlack
 
-from covered.sandbox.server import start
-from tests.singer import parse_singer_output, sandboxes, write_dataset
+from tests.singer import parse_singer_output, sandboxes, sdk_tap_tests, write_dataset
 
 TAP = Path(sys.executable).parent / "tap-covered-slack"
 ANCHOR = datetime(2026, 10, 1, tzinfo=UTC)
@@ -400,19 +398,7 @@ def test_failed_run_keeps_the_bookmark_behind_unread_threads(sandbox, tmp_path):
     assert ("C1", new_reply["ts"]) in keys(records["threads"])
 
 
-# The Singer SDK's own tap tests, against the sandbox; api_url is filled in once it runs.
-SDK_TEST_CONFIG: dict = {"token": "xoxb-test"}
-
-_SDKTests = get_tap_test_class(
-    TapCoveredSlack, config=SDK_TEST_CONFIG, suite_config=SuiteConfig(max_records_limit=None)
+# The Singer SDK's own tap tests, against the sandbox.
+TestTapCoveredSlackSDK = sdk_tap_tests(
+    TapCoveredSlack, {"token": "xoxb-test"}, "slack", "/slack/api", dataset
 )
-
-
-class TestTapCoveredSlackSDK(_SDKTests):
-    @pytest.fixture(scope="class", autouse=True)
-    @classmethod
-    def sandbox_api(cls, tmp_path_factory):
-        server = start(write_dataset(tmp_path_factory.mktemp("sdk"), "slack", dataset()), port=0)
-        SDK_TEST_CONFIG["api_url"] = f"{server.url}/slack/api"
-        yield
-        server.stop()
