@@ -197,8 +197,8 @@ def repo_issues(req: Request, ds: Dataset, owner: str, repo: str) -> Response:
     return _paged(req, items, cursor=True)
 
 
-def repo_issue_comments(req: Request, ds: Dataset, owner: str, repo: str) -> Response:
-    entries = ds.issue_comments.get(_repo(ds, owner, repo), [])
+def _comments(req: Request, ds: Dataset, entries: list[Entry]) -> Response:
+    """A repository's comment listing: oldest first unless asked otherwise, with `since`."""
     items = _listing(
         req,
         ds,
@@ -210,6 +210,10 @@ def repo_issue_comments(req: Request, ds: Dataset, owner: str, repo: str) -> Res
         since=True,
     )
     return _paged(req, items)
+
+
+def repo_issue_comments(req: Request, ds: Dataset, owner: str, repo: str) -> Response:
+    return _comments(req, ds, ds.issue_comments.get(_repo(ds, owner, repo), []))
 
 
 def repo_pulls(req: Request, ds: Dataset, owner: str, repo: str) -> Response:
@@ -235,18 +239,7 @@ def pull_reviews(req: Request, ds: Dataset, owner: str, repo: str, number: str) 
 
 
 def repo_review_comments(req: Request, ds: Dataset, owner: str, repo: str) -> Response:
-    entries = ds.review_comments.get(_repo(ds, owner, repo), [])
-    items = _listing(
-        req,
-        ds,
-        entries,
-        sorts=("created", "updated"),
-        default_sort="created",
-        default_direction="asc",
-        states=False,
-        since=True,
-    )
-    return _paged(req, items)
+    return _comments(req, ds, ds.review_comments.get(_repo(ds, owner, repo), []))
 
 
 def _bad_param(exc: BadParam) -> Response:
