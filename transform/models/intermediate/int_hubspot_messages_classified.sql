@@ -40,12 +40,8 @@ resolved as (
         owners.owner_id,
         coalesce(team_members.person, owners.owner_name, outgoing.sender_actor_id) as sender_name,
         case
-            when outgoing.sender_actor_type = 'A' and team_members.person is not null then 'team'
-            -- On the roster but outside the validity window: the roster wins.
-            when outgoing.sender_actor_type = 'A' and roster_owner_ids.hubspot_owner_id is not null
-                then 'community'
-            -- An agent seat not on the roster is still staff.
-            when outgoing.sender_actor_type = 'A' then 'team'
+            when outgoing.sender_actor_type = 'A'
+                then {{ hubspot_agent_kind('team_members.person', 'roster_owner_ids.hubspot_owner_id') }}
             else 'bot'
         end as sender_kind,
         outgoing.sender_actor_type = 'A' and roster_owner_ids.hubspot_owner_id is null

@@ -89,11 +89,8 @@ recorded_first_replies as (
         requests.owner_id as responder_id,
         coalesce(team_members.person, owners.owner_name, requests.owner_id, 'unknown agent')
             as responder,
-        case
-            when team_members.person is not null or requests.owner_id is null then 'team'
-            when roster_owner.hubspot_owner_id is not null then 'community'
-            else 'team'
-        end as responder_kind,
+        {{ hubspot_agent_kind('team_members.person', 'roster_owner.hubspot_owner_id') }}
+            as responder_kind,
         requests.first_agent_reply_at >= requests.created_at as is_qualifying,
         roster_owner.hubspot_owner_id is null as is_unknown_responder
     from requests
